@@ -1,5 +1,5 @@
 """Error pages in the user's language. No request ends in a bare 500 or a stack trace."""
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, make_response, render_template
 from markupsafe import escape
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -39,7 +39,12 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
-        return render_error(error.code)
+        body, code = render_error(error.code)
+        response = make_response(body, code)
+        for name, value in error.get_headers():  # e.g. Allow on 405, Retry-After on 429
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

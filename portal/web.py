@@ -3,7 +3,7 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import Flask, abort, current_app, make_response, render_template, request
+from flask import Flask, abort, current_app, flash, make_response, render_template, request
 from flask_babel import format_date, format_datetime, get_locale, gettext
 from flask_login import current_user
 from sqlalchemy import select
@@ -16,6 +16,7 @@ from portal.labels import TEMPLATE_GLOBALS
 from portal.models import Household, Resident, RoleGrant, User
 from portal.permissions import can, can_anywhere, forget_cached_grants
 from portal.sanitize import sanitize_html
+from portal.services import ServiceError
 
 
 def init_app(app: Flask) -> None:
@@ -58,6 +59,11 @@ def load_user(user_id: str) -> User | None:
     return user
 
 
+def actor() -> User:
+    """The signed-in user as a plain model object, to hand to services (not the proxy)."""
+    return current_user._get_current_object()
+
+
 def require(action: str, unit=None) -> None:
     """Stop the request unless the current user may do ``action`` in ``unit``: anonymous
     visitors are sent to sign in, signed-in users get 403."""
@@ -75,6 +81,33 @@ def require_anywhere(action: str) -> None:
     if not current_user.is_authenticated:
         abort(login_manager.unauthorized())
     abort(403)
+
+
+def perform(service_call, *, success=None, category: str = "success", form=None):
+    """Run one service call as the request's single transaction: on success commit, flash
+    ``success`` and return ``(True, result)``; if the service refuses, roll back, show its
+    message (on ``form`` when given, else as a flash) and return ``(False, None)``."""
+    try:
+        result = service_call()
+    except ServiceError as err:
+        db.session.rollback()
+        if form is not None:
+            form.form_errors.append(err.message)
+        else:
+            flash(str(err.message), "error")
+        return False, None
+    db.session.commit()
+    if success:
+        flash(success, category)
+    return True, result
+
+
+def flash_form_errors(form) -> None:
+    """Show a form's validation errors as flashes, for forms posted from a page that redirects
+    back instead of re-rendering the form."""
+    for errors in form.errors.values():
+        for message in errors:
+            flash(str(message), "error")
 
 
 def render(template: str, partial: str | None = None, /, *, status: int = 200, **context):

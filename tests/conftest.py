@@ -22,6 +22,21 @@ BASE_CONFIG = {
 }
 
 
+def pytest_sessionstart(session):
+    """Compile any message catalogue newer than its .mo, so a bare `pytest` sees the current
+    translations just as `make test` does."""
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in Path(__file__).parent.parent.glob("portal/translations/*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as src, mo.open("wb") as dst:
+                write_mo(dst, read_po(src))
+
+
 class _SharedBytecode(MemcachedBytecodeCache):
     """Compiled templates shared by every app of the test session: each test builds a new app,
     and recompiling the same templates for each would be most of a test's time."""

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_foundation
 Revises: 
-Create Date: 2026-11-22 18:59:48.922262
+Create Date: 2026-11-22 19:21:37.278156
 
 """
 from alembic import op
@@ -31,6 +31,7 @@ def upgrade():
     )
     with op.batch_alter_table('unit', schema=None) as batch_op:
         batch_op.create_index('ix_unit_path', ['path'], unique=False)
+        batch_op.create_index('uq_unit_root_name', ['name'], unique=True, sqlite_where=sa.text('parent_id IS NULL'), postgresql_where=sa.text('parent_id IS NULL'))
 
     op.create_table('user_account',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -166,6 +167,7 @@ def downgrade():
     op.drop_table('audit_log')
     op.drop_table('user_account')
     with op.batch_alter_table('unit', schema=None) as batch_op:
+        batch_op.drop_index('uq_unit_root_name', sqlite_where=sa.text('parent_id IS NULL'), postgresql_where=sa.text('parent_id IS NULL'))
         batch_op.drop_index('ix_unit_path')
 
     op.drop_table('unit')

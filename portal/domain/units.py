@@ -1,4 +1,6 @@
 """The unit tree of 网格化管理: district › street › community › grid › compound › building."""
+import re
+from decimal import Decimal
 from enum import StrEnum
 
 
@@ -46,3 +48,21 @@ def ancestor_ids(path: str) -> list[int]:
 def is_within(path: str, scope_path: str) -> bool:
     """Whether the unit at ``path`` lies in the subtree rooted at ``scope_path``."""
     return path.startswith(scope_path)
+
+
+MAX_FLOOR_AREA = Decimal("10000")
+
+
+_AREA_RE = re.compile(r"[0-9]{1,4}(\.[0-9]{1,2})?")
+
+
+def parse_floor_area(raw) -> Decimal | None:
+    """A private floor area in m², written plainly ("86.5"): above 0 and below 10,000 with at
+    most two decimals, in ASCII digits; anything else (NaN, "1e3", "1,000", "٣٥") is None."""
+    text = str(raw).strip() if raw is not None else ""
+    if not _AREA_RE.fullmatch(text):
+        return None
+    area = Decimal(text)
+    if area <= 0 or area >= MAX_FLOOR_AREA:
+        return None
+    return area.quantize(Decimal("0.01"))

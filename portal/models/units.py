@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.domain.units import UnitLevel, ancestor_ids, is_within
@@ -15,6 +15,9 @@ class Unit(Base):
     __tablename__ = "unit"
     __table_args__ = (
         UniqueConstraint("parent_id", "name"),
+        # NULLs are distinct in a unique constraint: roots need their own unique index.
+        Index("uq_unit_root_name", "name", unique=True,
+              sqlite_where=text("parent_id IS NULL"), postgresql_where=text("parent_id IS NULL")),
         Index("ix_unit_path", "path"),
     )
 

@@ -1,19 +1,15 @@
 """Units, households and role grants: the admin's verbs."""
-from decimal import Decimal, InvalidOperation
-
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal.domain.permissions import Role
-from portal.domain.units import UnitLevel, is_valid_child, path_for
+from portal.domain.units import UnitLevel, is_valid_child, parse_floor_area, path_for
 from portal.extensions import db
 from portal.models import Household, RoleGrant, Unit, User
 from portal.permissions import can, forget_cached_grants
 from portal.services import PermissionDenied, ServiceError
 from portal.services.audit import record
-
-MAX_FLOOR_AREA = Decimal("10000")
-
 
 def _require(actor: User, action: str, unit: Unit | None) -> None:
     if not can(actor, action, unit):
@@ -30,6 +26,8 @@ def create_unit(*, actor: User | None, parent: Unit | None, level: UnitLevel, na
         raise ServiceError(_l("Enter a name."))
     if not is_valid_child(parent.level if parent else None, level):
         raise ServiceError(_l("A unit of this level cannot be placed here."))
+    if parent is None and db.session.scalar(select(Unit.id).where(Unit.parent_id.is_(None), Unit.name == name)):
+        raise ServiceError(_l("There is already a unit of this name here."))
     unit = Unit(parent_id=parent.id if parent else None, level=level, name=name)
     try:
         with db.session.begin_nested():
@@ -57,17 +55,6 @@ def rename_unit(unit: Unit, *, actor: User, name: str) -> None:
     record(actor, "unit.rename", unit, unit=unit, detail=f"{old} → {name}")
 
 
-def parse_area(raw) -> Decimal:
-    """A floor area in m² with at most two decimals, positive and plausible."""
-    try:
-        area = Decimal(str(raw).strip())
-    except (InvalidOperation, ValueError):
-        raise ServiceError(_l("Enter the floor area in square metres, e.g. 86.5.")) from None
-    if not area.is_finite() or area <= 0 or area >= MAX_FLOOR_AREA or area != area.quantize(Decimal("0.01")):
-        raise ServiceError(_l("Enter the floor area in square metres, e.g. 86.5.")) from None
-    return area
-
-
 def add_household(*, actor: User | None, building: Unit, label: str, floor_area) -> Household:
     """Record a household (dwelling) in a building."""
     if actor is not None:
@@ -77,7 +64,10 @@ def add_household(*, actor: User | None, building: Unit, label: str, floor_area)
     label = label.strip()
     if not label:
         raise ServiceError(_l("Enter the door number."))
-    household = Household(building_id=building.id, label=label, floor_area=parse_area(floor_area))
+    area = parse_floor_area(floor_area)
+    if area is None:
+        raise ServiceError(_l("Enter the floor area in square metres, e.g. 86.5."))
+    household = Household(building_id=building.id, label=label, floor_area=area)
     try:
         with db.session.begin_nested():
             db.session.add(household)

@@ -1,8 +1,10 @@
 """The unit tree: which levels may nest, and materialised paths."""
+from decimal import Decimal
+
 import pytest
 
 from portal.domain.units import (
-    LEVELS, UnitLevel, ancestor_ids, child_levels, is_valid_child, is_within, path_for,
+    LEVELS, UnitLevel, ancestor_ids, child_levels, is_valid_child, is_within, parse_floor_area, path_for,
 )
 
 D, S, C, G, P, B = (UnitLevel.district, UnitLevel.street, UnitLevel.community,
@@ -136,3 +138,20 @@ ONE_ELEVEN = path_for(ONE, 11)
 )
 def test_is_within(path, scope, expected):
     assert is_within(path, scope) is expected
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("86.5", Decimal("86.50")),
+    (" 120 ", Decimal("120.00")),
+    ("0.01", Decimal("0.01")),
+    ("9999.99", Decimal("9999.99")),
+    (Decimal("75.25"), Decimal("75.25")),
+    ("0", None), ("0.00", None), ("-5", None),      # must be above 0
+    ("10000", None), ("10000.00", None),            # and below 10,000
+    ("12.345", None),                               # at most two decimals
+    ("1e3", None), ("NaN", None), ("sNaN", None), ("Infinity", None),
+    ("1,000", None), ("٣٥", None), ("８６", None),   # only plain ASCII digits
+    ("", None), (None, None), ("abc", None),
+])
+def test_parse_floor_area(raw, expected):
+    assert parse_floor_area(raw) == expected

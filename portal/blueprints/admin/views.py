@@ -13,10 +13,9 @@ from portal.labels import LEVEL_LABELS
 from portal.forms import ConfirmForm, choices
 from portal.models import AuditEntry, RoleGrant, Unit
 from portal.permissions import units_where
-from portal.services import ServiceError
 from portal.services.accounts import find_user
 from portal.services.units import add_household, create_unit, grant_role, rename_unit, revoke_role
-from portal.web import get_or_404, paginate, render, require, require_anywhere
+from portal.web import actor, flash_form_errors, get_or_404, paginate, perform, render, require, require_anywhere
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", cli_group=None)
 
@@ -46,15 +45,10 @@ def create_root():
 
 def _create_child(parent: Unit | None, form: UnitForm):
     if form.validate_on_submit():
-        try:
-            unit = create_unit(actor=current_user, parent=parent, level=UnitLevel(form.level.data), name=form.name.data)
-        except ServiceError as err:
-            flash(str(err.message), "error")
-        else:
-            db.session.commit()
-            flash(_("%(name)s has been added.", name=unit.name), "success")
+        perform(lambda: create_unit(actor=actor(), parent=parent, level=UnitLevel(form.level.data), name=form.name.data),
+                success=_("%(name)s has been added.", name=form.name.data.strip()))
     else:
-        flash(_("Enter a name and choose a level."), "error")
+        flash_form_errors(form)
     return redirect(url_for("admin.unit", unit_id=parent.id) if parent else url_for("admin.index"))
 
 
@@ -92,15 +86,9 @@ def rename(unit_id: int):
     require("manage_units", unit)
     form = RenameForm(prefix="rename")
     if form.validate_on_submit():
-        try:
-            rename_unit(unit, actor=current_user, name=form.name.data)
-        except ServiceError as err:
-            flash(str(err.message), "error")
-        else:
-            db.session.commit()
-            flash(_("The name has been changed."), "success")
+        perform(lambda: rename_unit(unit, actor=actor(), name=form.name.data), success=_("The name has been changed."))
     else:
-        flash(_("Enter a name."), "error")
+        flash_form_errors(form)
     return redirect(url_for("admin.unit", unit_id=unit.id))
 
 
@@ -111,17 +99,11 @@ def create_household(unit_id: int):
     require("manage_units", building)
     form = HouseholdForm(prefix="hh")
     if form.validate_on_submit():
-        try:
-            add_household(actor=current_user, building=building, label=form.label.data, floor_area=form.floor_area.data)
-        except ServiceError as err:
-            flash(str(err.message), "error")
-        else:
-            db.session.commit()
-            flash(_("The household has been added."), "success")
+        perform(lambda: add_household(actor=actor(), building=building, label=form.label.data,
+                                      floor_area=form.floor_area.data),
+                success=_("The household has been added."))
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                flash(str(message), "error")
+        flash_form_errors(form)
     return redirect(url_for("admin.unit", unit_id=building.id))
 
 
@@ -136,15 +118,10 @@ def create_grant(unit_id: int):
         if user is None:
             flash(_("No account is registered with that mobile number or e-mail."), "error")
         else:
-            try:
-                grant_role(actor=current_user, user=user, role=Role(form.role.data), unit=unit)
-            except ServiceError as err:
-                flash(str(err.message), "error")
-            else:
-                db.session.commit()
-                flash(_("%(name)s now holds the role here.", name=user.display_name), "success")
+            perform(lambda: grant_role(actor=actor(), user=user, role=Role(form.role.data), unit=unit),
+                    success=_("%(name)s now holds the role here.", name=user.display_name))
     else:
-        flash(_("Enter the person's mobile number or e-mail and choose a role."), "error")
+        flash_form_errors(form)
     return redirect(url_for("admin.unit", unit_id=unit.id))
 
 
@@ -155,13 +132,7 @@ def revoke(grant_id: int):
     require("manage_grants", grant.unit)
     back = url_for("admin.unit", unit_id=grant.unit_id) if grant.unit_id else url_for("admin.index")
     if ConfirmForm().validate_on_submit():
-        try:
-            revoke_role(grant, actor=current_user)
-        except ServiceError as err:
-            flash(str(err.message), "error")
-        else:
-            db.session.commit()
-            flash(_("The role has been taken back."), "info")
+        perform(lambda: revoke_role(grant, actor=actor()), success=_("The role has been taken back."), category="info")
     return redirect(back)
 
 

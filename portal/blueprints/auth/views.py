@@ -5,10 +5,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from portal.blueprints.auth.forms import LoginForm, PasswordForm, RegisterForm
 from portal.extensions import db, limiter
-from portal.services import ServiceError
 from portal.services.accounts import authenticate, change_password, register_user
 from portal.services.residents import latest_decision, pending_request
-from portal.web import render, safe_next
+from portal.i18n import chosen_locale
+from portal.web import actor, perform, render, safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -28,15 +28,12 @@ def register():
         return redirect(url_for("auth.account"))
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
-            user = register_user(login=form.login.data, display_name=form.display_name.data,
-                                 password=form.password.data, locale=request.cookies.get("portal_locale"))
-        except ServiceError as err:
-            form.form_errors.append(err.message)
-        else:
-            db.session.commit()
+        ok, user = perform(
+            lambda: register_user(login=form.login.data, display_name=form.display_name.data,
+                                  password=form.password.data, locale=chosen_locale()),
+            success=_("Welcome! Your account is ready. Next, ask to be verified as a resident."), form=form)
+        if ok:
             login_user(user)
-            flash(_("Welcome! Your account is ready. Next, ask to be verified as a resident."), "success")
             return redirect(url_for("residents.join"))
     return render("auth/register.html", form=form, status=422 if form.errors else 200)
 
@@ -76,12 +73,8 @@ def account():
 def password():
     form = PasswordForm()
     if form.validate_on_submit():
-        try:
-            change_password(current_user, current=form.current.data, new=form.new.data)
-        except ServiceError as err:
-            form.form_errors.append(err.message)
-        else:
-            db.session.commit()
-            flash(_("Your password has been changed."), "success")
+        ok, _result = perform(lambda: change_password(actor(), current=form.current.data, new=form.new.data),
+                              success=_("Your password has been changed."), form=form)
+        if ok:
             return redirect(url_for("auth.account"))
     return render("auth/password.html", form=form, status=422 if form.errors else 200)

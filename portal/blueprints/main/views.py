@@ -10,7 +10,7 @@ from portal.home import sections_for
 from portal.i18n import LOCALE_COOKIE
 from portal.models import Household, Resident, Unit
 from portal.services.accounts import set_locale
-from portal.web import get_or_404, render, safe_next
+from portal.web import actor, get_or_404, render, safe_next
 
 bp = Blueprint("main", __name__)
 
@@ -61,7 +61,7 @@ def switch_locale():
     if locale not in current_app.config["LANGUAGES"]:
         abort(400)
     if current_user.is_authenticated:
-        set_locale(current_user, locale)
+        set_locale(actor(), locale)
         db.session.commit()
     response = make_response(redirect(target))
     response.set_cookie(LOCALE_COOKIE, locale, max_age=365 * 24 * 3600, httponly=True, samesite="Lax",

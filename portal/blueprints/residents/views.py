@@ -11,9 +11,8 @@ from portal.extensions import db, htmx
 from portal.forms import ConfirmForm, choices
 from portal.models import Household, Unit, VerificationRequest
 from portal.permissions import units_where
-from portal.services import ServiceError
 from portal.services import residents as residents_service
-from portal.web import get_or_404, local_today, paginate, render, require, require_anywhere
+from portal.web import actor, get_or_404, local_today, paginate, perform, render, require, require_anywhere
 
 bp = Blueprint("residents", __name__, url_prefix="/residents")
 
@@ -49,16 +48,15 @@ def join():
         if household is None:
             form.household.errors.append(_("Choose your door number."))
         else:
-            try:
-                residents_service.request_verification(
-                    current_user, household=household, real_name=form.real_name.data,
+            ok, _request = perform(
+                lambda: residents_service.request_verification(
+                    actor(), household=household, real_name=form.real_name.data,
                     relation=Relation(form.relation.data), birth_date=form.birth_date.data,
-                    note=form.note.data or "", today=local_today())
-            except ServiceError as err:
-                form.form_errors.append(err.message)
-            else:
-                db.session.commit()
-                flash(_("Your request has been sent. The community committee will check it, usually within three working days."), "success")
+                    note=form.note.data or "", today=local_today()),
+                success=_("Your request has been sent. The community committee will check it, "
+                          "usually within three working days."),
+                form=form)
+            if ok:
                 return redirect(url_for("auth.account"))
     return render("residents/join.html", form=form, status=422,
                   pending=residents_service.pending_request(current_user))
@@ -71,13 +69,8 @@ def withdraw(request_id: int):
     if req.user_id != current_user.id:
         abort(403)  # only the applicant withdraws
     if ConfirmForm().validate_on_submit():
-        try:
-            residents_service.withdraw(req, actor=current_user)
-        except ServiceError as err:
-            flash(str(err.message), "error")
-        else:
-            db.session.commit()
-            flash(_("Your request has been withdrawn."), "info")
+        perform(lambda: residents_service.withdraw(req, actor=actor()),
+                success=_("Your request has been withdrawn."), category="info")
     return redirect(url_for("auth.account"))
 
 
@@ -125,13 +118,8 @@ def approve(request_id: int):
         abort(404)
     require("verify_residents", req.household.building)
     if ConfirmForm().validate_on_submit():
-        try:
-            residents_service.approve(req, actor=current_user)
-        except ServiceError as err:
-            flash(str(err.message), "error")
-        else:
-            db.session.commit()
-            flash(_("%(name)s is now a verified resident.", name=req.real_name), "success")
+        perform(lambda: residents_service.approve(req, actor=actor()),
+                success=_("%(name)s is now a verified resident.", name=req.real_name))
     return _decided(req, _queue_unit_id(req))
 
 
@@ -144,13 +132,8 @@ def decline(request_id: int):
     require("verify_residents", req.household.building)
     form = DeclineForm()
     if form.validate_on_submit():
-        try:
-            residents_service.decline(req, actor=current_user, reason=form.reason.data)
-        except ServiceError as err:
-            flash(str(err.message), "error")
-        else:
-            db.session.commit()
-            flash(_("The request has been declined and the applicant can see why."), "info")
+        perform(lambda: residents_service.decline(req, actor=actor(), reason=form.reason.data),
+                success=_("The request has been declined and the applicant can see why."), category="info")
     else:
         flash(_("Give the applicant a reason for declining."), "error")
     return _decided(req, _queue_unit_id(req))

@@ -1,0 +1,58 @@
+"""The demo street: realistic, complete enough to show every role, and loaded only once."""
+import re
+
+from sqlalchemy import func, select
+
+from portal.domain.permissions import Role
+from portal.domain.residents import VerificationStatus
+from portal.domain.units import UnitLevel
+from portal.extensions import db
+from portal.models import AuditEntry, Household, Resident, RoleGrant, Unit, User, VerificationRequest
+
+
+def _counts():
+    return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
+            for model in (Unit, Household, User, Resident, RoleGrant, VerificationRequest, AuditEntry)}
+
+
+def test_seed_demo_loads_a_street_once(runner):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0 and "Demo data loaded." in result.output
+    first = _counts()
+
+    levels = dict(db.session.execute(select(Unit.level, func.count()).group_by(Unit.level)).all())
+    assert levels[UnitLevel.community] == 2
+    assert levels[UnitLevel.grid] >= 4 and levels[UnitLevel.compound] >= 4
+    assert 190 <= first["Household"] <= 230, "about 200 households"
+    assert first["Resident"] > 150
+    roles = set(db.session.scalars(select(RoleGrant.role)))
+    assert roles == set(Role), "someone in every role"
+    assert db.session.scalar(select(func.count()).select_from(VerificationRequest)
+                             .where(VerificationRequest.status == VerificationStatus.pending)) >= 3
+    names = db.session.scalars(select(Resident.real_name)).all()
+    assert all(re.fullmatch(r"[\u4e00-\u9fff]{2,4}", n) for n in names), "Chinese names"
+    assert db.session.scalar(select(Unit).where(Unit.name == "电机厂宿舍")) is not None
+
+    again = runner.invoke(args=["seed-demo"])
+    assert again.exit_code == 0 and "nothing changed" in again.output
+    assert _counts() == first
+
+
+def test_demo_accounts_sign_in_with_the_readme_password(runner, client):
+    runner.invoke(args=["seed-demo"])
+    resp = client.post("/auth/login", data={"login": "13800000002", "password": "demo1234"})
+    assert resp.status_code == 302
+    page = client.get("/residents/review", follow_redirects=True).get_data(as_text=True)
+    assert "李思远" in page, "the committee of 枫林社区 sees the newcomer waiting"
+
+
+def test_create_admin_command(runner):
+    result = runner.invoke(args=["create-admin", "--login", "admin@example.org", "--name", "管理员",
+                                 "--password", "一个足够长的密码"])
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.login == "admin@example.org"))
+    assert [(g.role, g.unit_id) for g in user.grants] == [(Role.admin, None)]
+    again = runner.invoke(args=["create-admin", "--login", "admin@example.org", "--password", "一个足够长的密码"])
+    assert again.exit_code == 0 and "already" in again.output
+    bad = runner.invoke(args=["create-admin", "--login", "not-a-login", "--password", "一个足够长的密码"])
+    assert bad.exit_code != 0 and "请填写11位手机号码或电子邮箱" in bad.output

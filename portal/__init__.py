@@ -19,10 +19,10 @@ def create_app(test_config=None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    limiter.init_app(app)  # before CSRF: a flood without tokens is counted and limited too
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=None)
     htmx.init_app(app)
-    limiter.init_app(app)
     login_manager.init_app(app)
     web.init_app(app)
     security.init_app(app)

@@ -189,3 +189,13 @@ def test_queue_uses_a_fixed_number_of_queries(client, auth, world, count_queries
         page = client.get(url).get_data(as_text=True)
     assert "申请人13" in page
     assert len(many) == len(few)
+
+
+def test_plain_form_decision_returns_to_the_queue_it_came_from(client, auth, world):
+    """Without JavaScript the approve button posts and comes back to the community's queue."""
+    auth.login(world.committee)
+    queue = client.get(f"/residents/units/{world.community.id}/requests").get_data(as_text=True)
+    assert f'name="unit_id" value="{world.community.id}"' in queue
+    resp = client.post(f"/residents/requests/{world.pending.id}/approve", data={"unit_id": world.community.id})
+    assert resp.status_code == 302
+    assert resp.headers["Location"].endswith(f"/residents/units/{world.community.id}/requests")

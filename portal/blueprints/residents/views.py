@@ -95,14 +95,19 @@ def queue(unit_id: int):
         status = VerificationStatus.pending
     page = paginate(queries.requests_in(unit, status))
     return render("residents/queue.html", "residents/_request_list.html", unit=unit, shown_status=status,
-                  page=page, statuses=VerificationStatus, today=local_today(), age_on=age_on,
-                  building_label=queries.building_label, decline_form=DeclineForm(), confirm_form=ConfirmForm())
+                  page=page, statuses=VerificationStatus, **_row_context(unit.id))
+
+
+def _row_context(queue_unit_id: int) -> dict:
+    """What a request row needs: today for ages, labels, and the queue its forms return to."""
+    return {"today": local_today(), "age_on": age_on, "building_label": queries.building_label,
+            "queue_unit_id": queue_unit_id}
 
 
 def _decided(req, unit_id):
+    """htmx swaps the decided row in place; a plain form post goes back to the queue."""
     if htmx:
-        return render("residents/_request_row.html", req=req, today=local_today(), age_on=age_on,
-                      building_label=queries.building_label, decline_form=DeclineForm(), confirm_form=ConfirmForm())
+        return render("residents/_request_row.html", req=req, **_row_context(unit_id))
     return redirect(url_for("residents.queue", unit_id=unit_id))
 
 

@@ -111,6 +111,15 @@ def _decided(req, unit_id):
     return redirect(url_for("residents.queue", unit_id=unit_id))
 
 
+def _request_to_decide(request_id: int) -> VerificationRequest:
+    """The request, if it exists and the current user may decide on it (else 404 / 403)."""
+    req = queries.request_for_update(request_id)
+    if req is None:
+        abort(404)
+    require("verify_residents", req.household.building)
+    return req
+
+
 def _queue_unit_id(req) -> int:
     return request.form.get("unit_id", type=int) or req.household.building_id
 
@@ -118,10 +127,7 @@ def _queue_unit_id(req) -> int:
 @bp.route("/requests/<int:request_id>/approve", methods=["POST"])
 @login_required
 def approve(request_id: int):
-    req = queries.request_for_update(request_id)
-    if req is None:
-        abort(404)
-    require("verify_residents", req.household.building)
+    req = _request_to_decide(request_id)
     if ConfirmForm().validate_on_submit():
         perform(lambda: residents_service.approve(req, actor=actor()),
                 success=_("%(name)s is now a verified resident.", name=req.real_name))
@@ -131,10 +137,7 @@ def approve(request_id: int):
 @bp.route("/requests/<int:request_id>/decline", methods=["POST"])
 @login_required
 def decline(request_id: int):
-    req = queries.request_for_update(request_id)
-    if req is None:
-        abort(404)
-    require("verify_residents", req.household.building)
+    req = _request_to_decide(request_id)
     form = DeclineForm()
     if form.validate_on_submit():
         perform(lambda: residents_service.decline(req, actor=actor(), reason=form.reason.data),

@@ -1,6 +1,5 @@
 """Units, households and role grants: the admin's verbs."""
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal.domain.permissions import Role
@@ -26,8 +25,6 @@ def create_unit(*, actor: User | None, parent: Unit | None, level: UnitLevel, na
         raise ServiceError(_l("Enter a name."))
     if not is_valid_child(parent.level if parent else None, level):
         raise ServiceError(_l("A unit of this level cannot be placed here."))
-    if parent is None and db.session.scalar(select(Unit.id).where(Unit.parent_id.is_(None), Unit.name == name)):
-        raise ServiceError(_l("There is already a unit of this name here."))
     unit = Unit(parent_id=parent.id if parent else None, level=level, name=name)
     try:
         with db.session.begin_nested():

@@ -5,7 +5,6 @@ from wtforms import SelectField, StringField, ValidationError
 from wtforms.validators import DataRequired, Length
 
 from portal.domain.units import parse_floor_area
-
 from portal.forms import choices
 from portal.labels import ROLE_LABELS
 

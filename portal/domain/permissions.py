@@ -11,6 +11,7 @@ from enum import StrEnum
 
 class Role(StrEnum):
     representative = "representative"  # 居民代表
+    party_member = "party_member"      # 党员 registered in the community (votes in 党员大会)
     party_org = "party_org"            # 社区党组织
     committee = "committee"            # 居委会/两委
     grid_worker = "grid_worker"        # 网格员
@@ -56,6 +57,13 @@ RULES: dict[str, Rule] = {
     "manage_units": Rule(roles=frozenset({Role.admin})),
     "manage_grants": Rule(roles=frozenset({Role.admin})),
     "view_audit": Rule(roles=frozenset({Role.admin, Role.committee})),
+    # Deliberation (DESIGN §2). Stage moves are further limited by the procedure template's
+    # actors (portal.domain.procedures); these rules say who may do anything of the kind here.
+    "submit_suggestion": Rule(resident=True),
+    "second_suggestion": Rule(resident=True),
+    "run_procedure": Rule(roles=frozenset({Role.committee})),
+    "start_matter": Rule(roles=frozenset({Role.committee, Role.party_org})),
+    "view_electorate": Rule(roles=frozenset({Role.committee})),
 }
 
 

@@ -1,7 +1,14 @@
 """Logins (mobile number or e-mail), their masked display, and the password floor."""
 import pytest
 
-from portal.domain.accounts import PASSWORD_MAX, PASSWORD_MIN, is_phone, mask_login, normalize_login, password_problem
+from portal.domain.accounts import (
+    PASSWORD_MAX,
+    PASSWORD_MIN,
+    is_phone,
+    mask_login,
+    normalize_login,
+    password_problem,
+)
 
 
 @pytest.mark.parametrize(

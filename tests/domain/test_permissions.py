@@ -2,7 +2,15 @@
 import pytest
 
 from portal.domain import permissions
-from portal.domain.permissions import ANONYMOUS, RULES, Facts, Role, Rule, permits, roles_covering
+from portal.domain.permissions import (
+    ANONYMOUS,
+    RULES,
+    Facts,
+    Role,
+    Rule,
+    permits,
+    roles_covering,
+)
 from portal.domain.units import path_for
 
 # One actor per kind of user. Role holders are signed in, as they are in the portal.
@@ -26,6 +34,11 @@ EXPECTED: dict[str, frozenset[str]] = {
     "manage_units": frozenset({"admin"}),
     "manage_grants": frozenset({"admin"}),
     "view_audit": frozenset({"admin", "committee"}),
+    "submit_suggestion": frozenset({"resident"}),
+    "second_suggestion": frozenset({"resident"}),
+    "run_procedure": frozenset({"committee"}),
+    "start_matter": frozenset({"committee", "party_org"}),
+    "view_electorate": frozenset({"committee"}),
 }
 
 

@@ -4,7 +4,11 @@ from datetime import date
 import pytest
 
 from portal.domain.residents import (
-    VERIFICATION_TRANSITIONS, VerificationStatus, age_on, can_move, is_adult,
+    VERIFICATION_TRANSITIONS,
+    VerificationStatus,
+    age_on,
+    can_move,
+    is_adult,
 )
 
 

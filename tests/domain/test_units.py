@@ -4,7 +4,14 @@ from decimal import Decimal
 import pytest
 
 from portal.domain.units import (
-    LEVELS, UnitLevel, ancestor_ids, child_levels, is_valid_child, is_within, parse_floor_area, path_for,
+    LEVELS,
+    UnitLevel,
+    ancestor_ids,
+    child_levels,
+    is_valid_child,
+    is_within,
+    parse_floor_area,
+    path_for,
 )
 
 D, S, C, G, P, B = (UnitLevel.district, UnitLevel.street, UnitLevel.community,

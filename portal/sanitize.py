@@ -48,3 +48,15 @@ def sanitize_html(text: str | None) -> Markup:
     if not text:
         return Markup("")
     return Markup(_linker.linkify(_cleaner.clean(text)))
+
+
+_text_only = bleach.Cleaner(tags=frozenset(), attributes={}, strip=True, strip_comments=True)
+
+
+def is_blank(html: str | None) -> bool:
+    """Whether rich text has no visible text: ``<p><br></p>`` (an empty editor) or only spaces,
+    including full-width and non-breaking ones."""
+    if not html:
+        return True
+    text = _text_only.clean(html).replace("&nbsp;", " ")
+    return not text.strip()

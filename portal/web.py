@@ -1,7 +1,6 @@
 """Glue between requests and the rest: the logged-in user, template helpers, page rendering."""
-from datetime import date, datetime
+from datetime import date
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from flask import Flask, abort, current_app, flash, make_response, render_template, request
 from flask_babel import format_date, format_datetime, get_locale, gettext
@@ -9,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from portal.clock import local_date
 from portal.domain.accounts import mask_login
 from portal.extensions import db, htmx, login_manager
 from portal.i18n import N_, html_lang
@@ -119,7 +119,7 @@ def render(template: str, partial: str | None = None, /, *, status: int = 200, *
 def local_today() -> date:
     """Today's date where the portal is (Beijing time by default): birthdays and notice
     periods begin at local midnight, not at UTC midnight."""
-    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+    return local_date()
 
 
 def get_or_404(model, ident):

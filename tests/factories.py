@@ -116,3 +116,117 @@ def build_world() -> World:
                  other_committee=other_committee, party_org=party_org, grid_worker=grid_worker,
                  representative=representative, partner=partner, resident=resident,
                  other_resident=other_resident, newcomer=newcomer, pending=pending)
+
+
+# Deliberation: matters driven through the real services to any stage.
+
+def open_window(world: World, *, unit: Unit | None = None, days: int = 10):
+    """A solicitation window of ``unit`` (the community) open from an hour ago for ``days``."""
+    from datetime import timedelta
+
+    from portal.models.base import utcnow
+    from portal.services.suggestions import open_solicitation
+
+    now = utcnow()
+    return open_solicitation(unit or world.community, actor=world.committee, title="四季度金点子征集" + XSS,
+                             description="欢迎提出建议" + XSS, opens_at=now - timedelta(hours=1),
+                             closes_at=now + timedelta(days=days))
+
+
+def make_suggestion(world: World, window=None, *, author: User | None = None, title: str = "楼道加装扶手"):
+    from portal.services.suggestions import submit_suggestion
+
+    return submit_suggestion(window or open_window(world), actor=author or world.resident, title=title + XSS,
+                             body="老人上下楼不便" + XSS)
+
+
+def make_matter(world: World, stage: str = "solicit", *, procedure: str = "yizheng_sanyi", secret: bool = False,
+                major: bool = False, unit: Unit | None = None, voting: str | None = None):
+    """A matter of ``unit`` (the community) driven through the services to ``stage``. For
+    the resolve stage, ``voting`` may be "convened" or "voting" (a residents' meeting of all
+    adult residents, or an owners' vote for the owners' procedure)."""
+    from datetime import timedelta
+
+    from portal.domain.deliberation import MeetingOutcome, PublicationKind
+    from portal.domain.procedures import TEMPLATES, StageKey
+    from portal.services import matters, suggestions
+
+    unit = unit or world.community
+    template = TEMPLATES[procedure]
+    if template.stages[0].key == StageKey.solicit:
+        window = open_window(world, unit=unit)
+        idea = make_suggestion(world, window)
+        matter = suggestions.accept_suggestion(idea, actor=world.committee, title="充电桩建设" + XSS,
+                                               procedure=procedure, secret_ballot=secret, major=major)
+    else:
+        matter = matters.start_matter(unit, actor=world.party_org, title="老年食堂" + XSS, procedure=procedure,
+                                      secret_ballot=secret, major=major)
+    today = TODAY
+
+    def at(key):
+        return matter.stage == key
+
+    while not at(stage):
+        key = matter.stage
+        if key == "solicit":
+            matters.advance(matter, actor=world.committee, today=today)
+        elif key == "propose":
+            matters.write_proposal(matter, actor=world.party_org, body_html="<p>建议方案" + XSS + "</p>",
+                                   answers=list(matter.suggestions))
+            matters.advance(matter, actor=world.party_org, today=today)
+        elif key == "consult":
+            matters.record_meeting(matter, actor=world.committee, held_on=today, place="会议室", attendees="两委成员",
+                                   minutes_html="<p>同意提交</p>", opinions="", outcome=MeetingOutcome.forward,
+                                   today=today)
+        elif key in ("review", "resolve"):
+            _vote(world, matter, key, procedure, until="closed")
+            matters.advance(matter, actor=world.committee, today=today)
+        elif key == "disclose_resolution":
+            matters.publish(matter, actor=world.committee, kind=PublicationKind.resolution, title="决议公示",
+                            body_html="<p>决议通过</p>", today=today - timedelta(days=10))
+            matters.advance(matter, actor=world.committee, today=today)
+        elif key == "disclose_results":
+            matters.publish(matter, actor=world.committee, kind=PublicationKind.final, title="实施结果",
+                            body_html="<p>已完成</p>", today=today)
+            matters.advance(matter, actor=world.committee, today=today)
+        else:
+            raise ValueError(f"cannot drive a matter to {stage}")
+    if voting is not None:
+        _vote(world, matter, stage, procedure, until=voting)
+    db.session.commit()
+    return matter
+
+
+def _vote(world: World, matter, key: str, procedure: str, *, until: str):
+    """Convene the stage's assembly; then open it, and (``until="closed"``) let the world's
+    electors vote for and close it."""
+    from datetime import timedelta
+
+    from portal.domain.deliberation import Choice
+    from portal.domain.procedures import AssemblyKind, Electorate
+    from portal.models.base import utcnow
+    from portal.services import assemblies
+
+    now = utcnow()
+    kind = {"review": AssemblyKind.party_members_meeting}.get(key) or (
+        AssemblyKind.owners_vote if procedure == "owners" else AssemblyKind.residents_meeting
+        if procedure == "yizheng_sanyi" else AssemblyKind.representatives_meeting)
+    electorate = {AssemblyKind.party_members_meeting: Electorate.party_members,
+                  AssemblyKind.owners_vote: Electorate.owners,
+                  AssemblyKind.residents_meeting: Electorate.adult_residents,
+                  AssemblyKind.representatives_meeting: Electorate.representatives}[kind]
+    if electorate == Electorate.party_members and not any(g.role == Role.party_member for g in world.resident.grants):
+        grant_role(actor=None, user=world.resident, role=Role.party_member, unit=world.community)
+    assembly = assemblies.convene(matter, actor=world.committee, kind=kind, electorate=electorate,
+                                  motion="是否同意" + XSS, place="活动室", starts_at=now,
+                                  closes_at=now + timedelta(days=3))
+    if until == "convened":
+        return assembly
+    assemblies.open_voting(assembly, actor=world.committee)
+    if until == "voting":
+        return assembly
+    for voter in (world.resident, world.representative):
+        if assemblies.seat_of(assembly, voter) is not None:
+            assemblies.cast_ballot(assembly, actor=voter, choice=Choice.for_)
+    assemblies.close_voting(assembly, actor=world.committee)
+    return assembly

@@ -1,9 +1,14 @@
 """All models, imported here so Alembic and the app see one metadata."""
 from portal.models.accounts import Resident, RoleGrant, User, VerificationRequest
+from portal.models.assemblies import Assembly, Attendance, Ballot, Elector, SecretBallot, SecretParticipation
 from portal.models.audit import AuditEntry
 from portal.models.base import Base
+from portal.models.deliberation import (ConsultMeeting, DossierEntry, Matter, Proposal, Publication, Second,
+                                        Solicitation, Suggestion)
 from portal.models.units import Household, Unit
 
 __all__ = [
-    "AuditEntry", "Base", "Household", "Resident", "RoleGrant", "Unit", "User", "VerificationRequest",
+    "Assembly", "Attendance", "AuditEntry", "Ballot", "Base", "ConsultMeeting", "DossierEntry", "Elector",
+    "Household", "Matter", "Proposal", "Publication", "Resident", "RoleGrant", "Second", "SecretBallot",
+    "SecretParticipation", "Solicitation", "Suggestion", "Unit", "User", "VerificationRequest",
 ]

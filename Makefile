@@ -36,7 +36,7 @@ extract-messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --ignore-dirs '.* build' -o portal/translations/messages.pot --no-location --sort-output .
 
 update-messages: extract-messages
-	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching --no-location
+	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching --ignore-obsolete
 
 db-upgrade: install
 	$(FLASK) db upgrade

@@ -2,9 +2,13 @@
 
 A new route must be added to ROUTES (test_every_route_is_in_the_matrix fails otherwise), so
 nobody can ship a page without deciding who may open it."""
+from functools import cached_property
+
 import pytest
 
+from portal.extensions import db
 from portal.models import RoleGrant
+from tests import factories
 from tests.factories import PASSWORD
 
 ROLES = ["anonymous", "newcomer", "resident", "representative", "party_org", "committee",
@@ -15,6 +19,54 @@ EVERYONE = set(ROLES)
 
 def _grant_id(w):
     return next(g.id for g in w.partner.grants)
+
+
+class Deliberation:
+    """Deliberation objects for the matrix, each built through the services on first use."""
+
+    def __init__(self, world):
+        self.w = world
+
+    @cached_property
+    def window(self):
+        window = factories.open_window(self.w)
+        db.session.commit()
+        return window
+
+    @cached_property
+    def idea(self):
+        idea = factories.make_suggestion(self.w, self.window)
+        db.session.commit()
+        return idea
+
+    def matter(self, stage, **kwargs):
+        return factories.make_matter(self.w, stage, **kwargs)
+
+    @cached_property
+    def voting(self):
+        from portal.models import Assembly
+        matter = self.matter("resolve", voting="voting")
+        return db.session.query(Assembly).filter_by(matter_id=matter.id).one()
+
+    @cached_property
+    def convened(self):
+        from portal.models import Assembly
+        matter = self.matter("resolve", voting="convened")
+        return db.session.query(Assembly).filter_by(matter_id=matter.id).one()
+
+    @cached_property
+    def elector(self):
+        from portal.services.assemblies import seat_of
+        return seat_of(self.voting, self.w.resident)
+
+
+def _d(w):
+    if not hasattr(w, "d"):
+        w.d = Deliberation(w)
+    return w.d
+
+
+VOTERS = {"resident", "representative"}  # the verified adult residents of the world's community
 
 
 # (endpoint, method, url(world), form data, roles allowed)
@@ -50,6 +102,57 @@ ROUTES = [
      {"grant-login": "13800000009", "grant-role": "representative"}, {"admin"}),
     ("admin.revoke", "POST", lambda w: f"/admin/grants/{_grant_id(w)}/revoke", {}, {"admin"}),
     ("admin.audit", "GET", lambda w: "/admin/audit", None, {"admin", "committee", "other_committee"}),
+    ("deliberation.index", "GET", lambda w: "/matters", None, EVERYONE),
+    ("deliberation.matters", "GET", lambda w: f"/units/{w.community.id}/matters?stage=solicit&year=2026", None,
+     EVERYONE),
+    ("deliberation.new_matter", "GET", lambda w: f"/units/{w.community.id}/matters/new", None,
+     {"committee", "party_org"}),
+    ("deliberation.new_matter", "POST", lambda w: f"/units/{w.community.id}/matters/new",
+     {"title": "居民公约修订", "procedure": "yizheng_sanyi"}, {"committee", "party_org"}),
+    ("deliberation.matter", "GET", lambda w: f"/matters/{_d(w).matter('resolve', voting='voting').id}", None,
+     EVERYONE),
+    ("deliberation.advance", "POST", lambda w: f"/matters/{_d(w).matter('solicit').id}/advance", {},
+     {"committee"}),
+    ("deliberation.send_back", "POST", lambda w: f"/matters/{_d(w).matter('propose').id}/send-back",
+     {"reason": "方案需补充"}, {"party_org"}),
+    ("deliberation.proposal", "POST", lambda w: f"/matters/{_d(w).matter('propose').id}/proposal",
+     {"body": "<p>方案</p>"}, {"party_org"}),
+    ("deliberation.meeting", "POST", lambda w: f"/matters/{_d(w).matter('consult').id}/meeting",
+     {"held_on": "2026-11-20", "place": "会议室", "attendees": "两委", "minutes": "<p>同意</p>", "outcome": "forward"},
+     {"committee"}),
+    ("deliberation.publish", "POST", lambda w: f"/matters/{_d(w).matter('disclose_resolution').id}/publications",
+     {"kind": "resolution", "title": "决议公示", "body": "<p>通过</p>", "notice_days": "7"}, {"committee"}),
+    ("deliberation.convene", "POST", lambda w: f"/matters/{_d(w).matter('resolve').id}/assemblies",
+     {"kind": "residents_meeting", "electorate": "adult_residents", "motion": "是否同意", "starts_at": "2026-12-01T19:00"},
+     {"committee"}),
+    ("deliberation.solicitations", "GET", lambda w: f"/units/{w.community.id}/solicitations", None, EVERYONE),
+    ("deliberation.solicitations", "POST", lambda w: f"/units/{w.community.id}/solicitations",
+     {"title": "征集", "opens_at": "2026-12-01T08:00", "closes_at": "2036-12-20T18:00"}, {"committee"}),
+    ("deliberation.solicitation", "GET", lambda w: f"/solicitations/{_d(w).idea.solicitation_id}", None, EVERYONE),
+    ("deliberation.suggest", "POST", lambda w: f"/solicitations/{_d(w).window.id}/suggestions",
+     {"title": "增设长椅", "body": "广场缺少座椅"}, VOTERS),
+    ("deliberation.second", "POST", lambda w: f"/suggestions/{_d(w).idea.id}/second", {}, VOTERS),
+    ("deliberation.unsecond", "POST", lambda w: f"/suggestions/{_d(w).idea.id}/unsecond", {}, VOTERS),
+    ("deliberation.withdraw_suggestion", "POST", lambda w: f"/suggestions/{_d(w).idea.id}/withdraw", {},
+     {"resident"}),
+    ("deliberation.accept", "POST", lambda w: f"/suggestions/{_d(w).idea.id}/accept",
+     {"matter": "0", "title": "扶手", "procedure": "yizheng_sanyi"}, {"committee"}),
+    ("deliberation.decline", "POST", lambda w: f"/suggestions/{_d(w).idea.id}/decline", {"reason": "已转物业"},
+     {"committee"}),
+    ("deliberation.my_suggestions", "GET", lambda w: "/my/suggestions", None, SIGNED_IN),
+    ("deliberation.assembly", "GET", lambda w: f"/assemblies/{_d(w).voting.id}", None, EVERYONE),
+    ("deliberation.electorate", "GET", lambda w: f"/assemblies/{_d(w).voting.id}/electorate", None, {"committee"}),
+    ("deliberation.open_voting", "POST", lambda w: f"/assemblies/{_d(w).convened.id}/open", {}, {"committee"}),
+    ("deliberation.cancel", "POST", lambda w: f"/assemblies/{_d(w).convened.id}/cancel", {"reason": "时间冲突"},
+     {"committee"}),
+    ("deliberation.close_voting", "POST", lambda w: f"/assemblies/{_d(w).voting.id}/close", {}, {"committee"}),
+    ("deliberation.check_in", "POST", lambda w: f"/assemblies/{_d(w).voting.id}/check-in", {}, VOTERS),
+    ("deliberation.vote", "POST", lambda w: f"/assemblies/{_d(w).voting.id}/ballot", {"choice": "for"}, VOTERS),
+    ("deliberation.presence", "POST",
+     lambda w: f"/assemblies/{_d(w).voting.id}/electors/{_d(w).elector.id}/presence", {}, {"committee"}),
+    ("deliberation.paper", "POST",
+     lambda w: f"/assemblies/{_d(w).voting.id}/electors/{_d(w).elector.id}/paper", {"choice": "against"},
+     {"committee"}),
 ]
 
 
@@ -60,16 +163,17 @@ def test_every_route_is_in_the_matrix(app):
     assert covered - routed == set(), "the matrix names routes that do not exist"
 
 
-@pytest.mark.parametrize("endpoint,method,url,data,allowed", ROUTES, ids=[r[0] for r in ROUTES])
+@pytest.mark.parametrize("endpoint,method,url,data,allowed", ROUTES, ids=[f"{r[0]}-{r[1]}" for r in ROUTES])
 def test_permission_matrix(app, world, endpoint, method, url, data, allowed):
     """Each role in turn, with a client of its own; refusals first, so that an allowed role's
     successful POST (an approval, a revocation) cannot change what a later role is refused."""
+    targets = {}
     for role in sorted(ROLES, key=lambda r: r in allowed):
         client = app.test_client()
         if role != "anonymous":
             login = getattr(world, role).login
             assert client.post("/auth/login", data={"login": login, "password": PASSWORD}).status_code == 302, role
-        target = url(world)
+        target = targets.setdefault(endpoint, url(world))  # built once, before the first request
         resp = client.get(target) if method == "GET" else client.post(target, data=data)
         location = resp.headers.get("Location", "")
         assert resp.status_code < 500, role

@@ -3,16 +3,34 @@ import re
 
 from sqlalchemy import func, select
 
+from portal.domain.decisions import Outcome
+from portal.domain.deliberation import AssemblyStatus, SuggestionStatus
 from portal.domain.permissions import Role
+from portal.domain.procedures import StageKey
 from portal.domain.residents import VerificationStatus
 from portal.domain.units import UnitLevel
 from portal.extensions import db
-from portal.models import AuditEntry, Household, Resident, RoleGrant, Unit, User, VerificationRequest
+from portal.models import (
+    Assembly,
+    AuditEntry,
+    Ballot,
+    Household,
+    Matter,
+    Resident,
+    RoleGrant,
+    SecretBallot,
+    Suggestion,
+    Unit,
+    User,
+    VerificationRequest,
+)
+from portal.services import assemblies
 
 
 def _counts():
     return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
-            for model in (Unit, Household, User, Resident, RoleGrant, VerificationRequest, AuditEntry)}
+            for model in (Unit, Household, User, Resident, RoleGrant, VerificationRequest, AuditEntry, Matter,
+                          Assembly, Ballot, SecretBallot, Suggestion)}
 
 
 def test_seed_demo_loads_a_street_once(runner):
@@ -32,10 +50,31 @@ def test_seed_demo_loads_a_street_once(runner):
     names = db.session.scalars(select(Resident.real_name)).all()
     assert all(re.fullmatch(r"[\u4e00-\u9fff]{2,4}", n) for n in names), "Chinese names"
     assert db.session.scalar(select(Unit).where(Unit.name == "电机厂宿舍")) is not None
+    _deliberation_at_every_stage()
 
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0 and "nothing changed" in again.output
     assert _counts() == first
+
+
+def _deliberation_at_every_stage():
+    stages = set(db.session.scalars(select(Matter.stage)))
+    assert stages >= {*(s.value for s in StageKey), "concluded"}, "a matter at every stage"
+    statuses = set(db.session.scalars(select(Suggestion.status)))
+    assert statuses == set(SuggestionStatus), "suggestions waiting, taken up, declined and withdrawn"
+
+    voting = db.session.scalars(select(Assembly).where(Assembly.status == AssemblyStatus.voting)).all()
+    closed = db.session.scalars(select(Assembly).where(Assembly.status == AssemblyStatus.closed)).all()
+    assert voting, "an open vote"
+    assert {Outcome.passed, Outcome.void} <= {a.outcome for a in closed}
+    assert any(a.secret for a in closed), "a secret ballot with its public receipts"
+    assert all(a.votes_for + a.votes_against + a.votes_abstain <= a.attending <= a.electorate_count
+               for a in closed)
+
+    resident = db.session.scalar(select(User).where(User.login == "13800000008"))
+    seats = [(a, assemblies.seat_of(a, resident)) for a in voting]
+    assert any(seat is not None and not assemblies.has_voted(a, seat) for a, seat in seats), \
+        "the demo resident 王秀英 can cast a vote"
 
 
 def test_demo_accounts_sign_in_with_the_readme_password(runner, client):

@@ -56,6 +56,12 @@ def _page(browser, base, login):
     return page
 
 
+def _settled(page, target: str) -> None:
+    """Wait until htmx has finished swapping into ``target`` (no settling classes left)."""
+    page.locator(f"{target}.htmx-settling, {target} .htmx-added, {target}.htmx-swapping").first.wait_for(
+        state="detached")
+
+
 def test_committee_approves_in_place(browser, live_server, world):
     page = _page(browser, live_server, world.committee.login)
     page.goto(f"{live_server}/residents/units/{world.community.id}/requests")
@@ -74,6 +80,7 @@ def test_household_picker_cascades(browser, live_server, world):
     assert page.locator("#building").count() == 0
     page.select_option("#community", str(world.community.id))
     page.locator("#building").wait_for()
+    _settled(page, "#household-picker")  # htmx binds the new select's trigger when the swap settles
     page.select_option("#building", str(world.building.id))
     page.locator("#household option", has_text="1单元401室").wait_for(state="attached")
     assert page.locator("#household option").count() == 5  # the placeholder and four households

@@ -42,5 +42,9 @@ class DefaultConfig:
     # Number of trusted proxies in front of the app (X-Forwarded-For/Proto/Host).
     PROXY_FIX = 0
 
+    # Disclosure attachments (PDF, PNG, JPEG, WebP), kept in instance/attachments by default.
+    ATTACHMENT_DIR: str | None = None
+    ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+
     PAGE_SIZE = 20
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024

@@ -64,6 +64,11 @@ RULES: dict[str, Rule] = {
     "run_procedure": Rule(roles=frozenset({Role.committee})),
     "start_matter": Rule(roles=frozenset({Role.committee, Role.party_org})),
     "view_electorate": Rule(roles=frozenset({Role.committee})),
+    # Disclosure boards (DESIGN §6). The party organisation also publishes on 党务公开
+    # (portal.services.disclosure.may_publish).
+    "publish_disclosure": Rule(roles=frozenset({Role.committee})),
+    "file_objection": Rule(resident=True),
+    "rate_results": Rule(resident=True),
 }
 
 

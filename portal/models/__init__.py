@@ -5,10 +5,12 @@ from portal.models.audit import AuditEntry
 from portal.models.base import Base
 from portal.models.deliberation import (ConsultMeeting, DossierEntry, Matter, Proposal, Publication, Second,
                                         Solicitation, Suggestion)
+from portal.models.disclosure import Board, BoardEntry, EntryRevision, Objection, Rating, RevisionAttachment
 from portal.models.units import Household, Unit
 
 __all__ = [
-    "Assembly", "Attendance", "AuditEntry", "Ballot", "Base", "ConsultMeeting", "DossierEntry", "Elector",
-    "Household", "Matter", "Proposal", "Publication", "Resident", "RoleGrant", "Second", "SecretBallot",
+    "Assembly", "Attendance", "AuditEntry", "Ballot", "Base", "Board", "BoardEntry", "ConsultMeeting", "DossierEntry", "Elector", "EntryRevision",
+    "Household", "Matter", "Objection", "Proposal", "Publication", "Rating", "Resident", "RevisionAttachment",
+    "RoleGrant", "Second", "SecretBallot",
     "SecretParticipation", "Solicitation", "Suggestion", "Unit", "User", "VerificationRequest",
 ]

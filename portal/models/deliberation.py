@@ -181,5 +181,7 @@ class Publication(Base):
     notice_ends_on: Mapped[date | None] = mapped_column(Date)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The disclosure-board entry that carries it (set when it is published to the board).
+    board_entry_id: Mapped[int | None] = mapped_column(ForeignKey("board_entry.id", ondelete="RESTRICT"))
 
     published_by: Mapped[User | None] = relationship()

@@ -25,7 +25,7 @@ from portal.models import (Assembly, ConsultMeeting, DossierEntry, Matter, Propo
 from portal.models.base import utcnow
 from portal.permissions import can, facts_for
 from portal.sanitize import is_blank, sanitize_html
-from portal.services import PermissionDenied, ServiceError
+from portal.services import PermissionDenied, ServiceError, disclosure
 from portal.services.audit import record
 
 CONCLUDED = "concluded"
@@ -309,6 +309,9 @@ def publish(matter: Matter, *, actor: User, kind: PublicationKind, title: str, b
     db.session.add(publication)
     db.session.flush()
     note(matter, f"publication_{kind.value}", actor, artefact=publication, at=now)
+    # Stages 5 and 6 go on the community's 居务公开 board (with the vote's frozen figures).
+    decided_by = latest_assembly(matter) if kind == PublicationKind.resolution else None
+    disclosure.publish_for_matter(publication, matter, actor=actor, assembly=decided_by, now=now)
     record(actor, f"matter.publish_{kind.value}", matter, unit=matter.unit, detail=title)
     return publication
 

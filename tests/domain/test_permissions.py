@@ -39,6 +39,9 @@ EXPECTED: dict[str, frozenset[str]] = {
     "run_procedure": frozenset({"committee"}),
     "start_matter": frozenset({"committee", "party_org"}),
     "view_electorate": frozenset({"committee"}),
+    "publish_disclosure": frozenset({"committee"}),
+    "file_objection": frozenset({"resident"}),
+    "rate_results": frozenset({"resident"}),
 }
 
 

@@ -3,6 +3,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.domain.decisions import Outcome
 from portal.domain.deliberation import AssemblyStatus, Choice, MeetingOutcome, PublicationKind, SuggestionStatus
+from portal.domain.disclosure import BoardKind
 from portal.domain.permissions import Role
 from portal.domain.procedures import AssemblyKind, Electorate, Fact, StageKey
 from portal.domain.residents import Relation, VerificationStatus
@@ -132,6 +133,23 @@ FACT_LABELS = {
     Fact.final_report: _l("publish the final report on the results"),
 }
 
+BOARD_LABELS = {
+    BoardKind.affairs: _l("Residents' affairs (居务公开)"),
+    BoardKind.party: _l("Party affairs (党务公开)"),
+    BoardKind.finance: _l("Finances (财务公开)"),
+    BoardKind.service: _l("Services (服务公开)"),
+}
+
+CATEGORY_LABELS = {
+    "notice": _l("Notice"),
+    "resolution": _l("Resolution"),
+    "progress": _l("Implementation progress"),
+    "result": _l("Implementation result"),
+    "finance": _l("Income and spending"),
+    "party": _l("Party affairs"),
+    "service": _l("Service"),
+}
+
 TEMPLATE_GLOBALS = {
     "level_label": LEVEL_LABELS.__getitem__,
     "role_label": ROLE_LABELS.__getitem__,
@@ -148,5 +166,7 @@ TEMPLATE_GLOBALS = {
     "meeting_outcome_label": MEETING_OUTCOME_LABELS.__getitem__,
     "publication_label": PUBLICATION_LABELS.__getitem__,
     "missing_label": FACT_LABELS.__getitem__,
+    "board_label": BOARD_LABELS.__getitem__,
+    "category_label": lambda key: CATEGORY_LABELS.get(key, key),
     "dossier_label": lambda kind: DOSSIER_LABELS.get(kind, kind),
 }

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from portal.domain.decisions import Outcome
 from portal.domain.deliberation import AssemblyStatus, SuggestionStatus
+from portal.domain.disclosure import BoardKind
 from portal.domain.permissions import Role
 from portal.domain.procedures import StageKey
 from portal.domain.residents import VerificationStatus
@@ -14,9 +15,15 @@ from portal.models import (
     Assembly,
     AuditEntry,
     Ballot,
+    Board,
+    BoardEntry,
+    EntryRevision,
     Household,
     Matter,
+    Objection,
+    Rating,
     Resident,
+    RevisionAttachment,
     RoleGrant,
     SecretBallot,
     Suggestion,
@@ -24,13 +31,14 @@ from portal.models import (
     User,
     VerificationRequest,
 )
-from portal.services import assemblies
+from portal.services import assemblies, disclosure
 
 
 def _counts():
     return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
             for model in (Unit, Household, User, Resident, RoleGrant, VerificationRequest, AuditEntry, Matter,
-                          Assembly, Ballot, SecretBallot, Suggestion)}
+                          Assembly, Ballot, SecretBallot, Suggestion, Board, BoardEntry, EntryRevision,
+                          RevisionAttachment, Objection, Rating)}
 
 
 def test_seed_demo_loads_a_street_once(runner):
@@ -51,6 +59,7 @@ def test_seed_demo_loads_a_street_once(runner):
     assert all(re.fullmatch(r"[\u4e00-\u9fff]{2,4}", n) for n in names), "Chinese names"
     assert db.session.scalar(select(Unit).where(Unit.name == "电机厂宿舍")) is not None
     _deliberation_at_every_stage()
+    _disclosure_on_every_board(runner)
 
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0 and "nothing changed" in again.output
@@ -75,6 +84,33 @@ def _deliberation_at_every_stage():
     seats = [(a, assemblies.seat_of(a, resident)) for a in voting]
     assert any(seat is not None and not assemblies.has_voted(a, seat) for a, seat in seats), \
         "the demo resident 王秀英 can cast a vote"
+
+
+def _disclosure_on_every_board(runner):
+    boards = db.session.scalars(select(Board)).all()
+    assert boards and all(disclosure.verify_board(b) is None for b in boards), "every chain holds"
+    verified = runner.invoke(args=["disclosure", "verify"])
+    assert verified.exit_code == 0 and " 0 broken" in verified.output, verified.output
+
+    fenglin = db.session.scalar(select(Unit).where(Unit.name == "枫林社区"))
+    kinds = set(db.session.scalars(select(Board.kind).join(BoardEntry, BoardEntry.board_id == Board.id)
+                                   .where(Board.unit_id == fenglin.id)))
+    assert kinds == set(BoardKind), "枫林社区 has entries on all four boards"
+
+    corrected = db.session.scalars(select(EntryRevision).where(EntryRevision.number == 2,
+                                                               EntryRevision.reason != "")).all()
+    assert corrected, "a correction with its reason"
+    first = db.session.scalar(select(EntryRevision).where(EntryRevision.entry_id == corrected[0].entry_id,
+                                                          EntryRevision.number == 1))
+    assert [a.name for a in first.attachments] == [a.name for a in corrected[0].attachments] == ["收支凭证汇总.png"]
+    assert first.attachments[0].content_type == "image/png"
+    assert db.session.scalar(select(func.count()).select_from(BoardEntry).where(BoardEntry.matter_id.is_not(None)))
+
+    answered = db.session.scalar(select(func.count()).select_from(Objection).where(Objection.answered_at.is_not(None)))
+    waiting = db.session.scalar(select(func.count()).select_from(Objection).where(Objection.answered_at.is_(None)))
+    assert answered >= 1 and waiting >= 1
+    scores = db.session.execute(select(Rating.matter_id, Rating.score)).all()
+    assert len({m for m, _ in scores}) >= 2 and all(3 <= s <= 5 for _, s in scores)
 
 
 def test_demo_accounts_sign_in_with_the_readme_password(runner, client):

@@ -55,6 +55,34 @@ class Deliberation:
         return db.session.query(Assembly).filter_by(matter_id=matter.id).one()
 
     @cached_property
+    def notice(self):
+        """A committee notice on the community's 居务公开 board, open for objections."""
+        from portal.domain.disclosure import BoardKind
+        from portal.services.disclosure import publish_entry
+        entry = publish_entry(self.w.community, BoardKind.affairs, actor=self.w.committee, title="停水通知",
+                              body_html="<p>周三停水</p>", category="notice", notice_days=7)
+        db.session.commit()
+        return entry
+
+    @cached_property
+    def attachment(self):
+        from portal.domain.disclosure import BoardKind
+        from portal.services.disclosure import Upload, latest, publish_entry
+        entry = publish_entry(self.w.community, BoardKind.finance, actor=self.w.committee, title="收支公开",
+                              body_html="<p>见附件</p>", category="finance",
+                              uploads=[Upload("凭证.pdf", b"%PDF-1.4\n%%EOF\n")])
+        db.session.commit()
+        return latest(entry).attachments[0]
+
+    @cached_property
+    def objection(self):
+        from portal.services.disclosure import file_objection
+        from portal.clock import local_date
+        objection = file_objection(self.notice, actor=self.w.resident, body="时间不合适", today=local_date())
+        db.session.commit()
+        return objection
+
+    @cached_property
     def elector(self):
         from portal.services.assemblies import seat_of
         return seat_of(self.voting, self.w.resident)
@@ -153,6 +181,25 @@ ROUTES = [
     ("deliberation.paper", "POST",
      lambda w: f"/assemblies/{_d(w).voting.id}/electors/{_d(w).elector.id}/paper", {"choice": "against"},
      {"committee"}),
+    ("disclosure.boards", "GET", lambda w: f"/units/{w.community.id}/boards", None, EVERYONE),
+    ("disclosure.board", "GET", lambda w: f"/units/{w.community.id}/boards/affairs", None, EVERYONE),
+    ("disclosure.feed", "GET", lambda w: f"/units/{w.community.id}/boards/affairs/feed.atom", None, EVERYONE),
+    ("disclosure.verify", "GET", lambda w: f"/units/{w.community.id}/boards/affairs/verify", None, EVERYONE),
+    ("disclosure.new_entry", "GET", lambda w: f"/units/{w.community.id}/boards/finance/new", None, {"committee"}),
+    ("disclosure.new_entry", "POST", lambda w: f"/units/{w.community.id}/boards/party/new",
+     {"title": "党费收缴", "category": "party", "body": "<p>公示</p>"}, {"committee", "party_org"}),
+    ("disclosure.preview", "POST", lambda w: "/disclosures/preview", {"title": "t", "body": "<p>b</p>"},
+     {"committee", "other_committee", "party_org"}),
+    ("disclosure.entry", "GET", lambda w: f"/disclosures/{_d(w).notice.id}", None, EVERYONE),
+    ("disclosure.print_notice", "GET", lambda w: f"/disclosures/{_d(w).notice.id}/print", None, EVERYONE),
+    ("disclosure.revise", "GET", lambda w: f"/disclosures/{_d(w).notice.id}/revise", None, {"committee"}),
+    ("disclosure.object_to", "POST", lambda w: f"/disclosures/{_d(w).notice.id}/objections",
+     {"body": "有异议"}, VOTERS),
+    ("disclosure.answer", "POST", lambda w: f"/objections/{_d(w).objection.id}/answer", {"answer": "已调整"},
+     {"committee"}),
+    ("disclosure.attachment", "GET", lambda w: f"/disclosures/attachments/{_d(w).attachment.id}", None, EVERYONE),
+    ("disclosure.rate", "POST", lambda w: f"/matters/{_d(w).matter('disclose_results').id}/rating", {"score": "5"},
+     VOTERS),
 ]
 
 

@@ -19,6 +19,7 @@ from portal.models import Matter, Unit
 from portal.models.base import utcnow
 from portal.permissions import can, can_anywhere
 from portal.services import assemblies as assembly_service
+from portal.services import disclosure as disclosure_service
 from portal.services import matters as service
 from portal.web import actor, flash_form_errors, get_or_404, local_today, paginate, perform, render, require
 
@@ -84,6 +85,7 @@ def _page(matter: Matter, *, status: int = 200, **forms):
         db.session.commit()
     seat = assembly_service.seat_of(assembly, current_user) if assembly is not None else None
     ctx = {"matter": matter, "unit": matter.unit, "timeline": _timeline(matter), "stage": stage, "acts": acts,
+           "rating": _rating(matter),
            "missing": missing, "assembly": assembly, "seat": seat, "confirm": ConfirmForm(), **record,
            "send_back_form": forms.get("send_back_form") or ReasonForm(formdata=None)}
     if acts and stage.key == StageKey.propose:
@@ -104,6 +106,16 @@ def _page(matter: Matter, *, status: int = 200, **forms):
         form.kind.choices = [c for c in form.kind.choices if c.value in {k.value for k in kinds}]
         ctx["publication_form"] = form
     return render("deliberation/matter.html", status=status, **ctx)
+
+
+def _rating(matter: Matter) -> dict | None:
+    """群众评议 once the results are disclosed: the summary, and whether this visitor may rate."""
+    if not disclosure_service.may_rate(matter):
+        return None
+    count, average = disclosure_service.rating_summary(matter)
+    may = (can(current_user, "rate_results", matter.unit)
+           and not disclosure_service.has_rated(matter, current_user))
+    return {"count": count, "average": average, "may_rate": may}
 
 
 @bp.route("/matters/<int:matter_id>")

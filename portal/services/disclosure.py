@@ -5,12 +5,7 @@ Appending to a board first takes the board's row with a guarded UPDATE (as votes
 assembly's row), so two publications on one board are chained one after the other: each
 revision links to the hash the board's head had when it was appended.
 """
-import hashlib
-import os
-import tempfile
-from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -20,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from portal.clock import local_date
 from portal.domain.deliberation import notice_end
 from portal.domain.disclosure import (Attachment, BoardKind, Break, Revision, objections_open, rating_is_valid,
-                                      revision_hash, sniff, verify_chain)
+                                      revision_hash, verify_chain)
 from portal.domain.permissions import Role
 from portal.domain.procedures import StageKey
 from portal.domain.units import UnitLevel
@@ -32,17 +27,10 @@ from portal.permissions import can, can_anywhere, facts_for
 from portal.sanitize import is_blank, sanitize_html
 from portal.services import PermissionDenied, ServiceError
 from portal.services.audit import record
+from portal.services.files import Upload, attachment_dir, store_upload  # noqa: F401  (part of this API)
 
 CATEGORIES = ("notice", "resolution", "progress", "result", "finance", "party", "service")
 MAX_ATTACHMENTS = 5
-
-
-@dataclass(frozen=True)
-class Upload:
-    """A file as received: its name and bytes (the view reads them from the request)."""
-
-    name: str
-    data: bytes
 
 
 def may_publish(user, unit: Unit, kind: BoardKind) -> bool:
@@ -82,45 +70,11 @@ def board_for(unit: Unit, kind: BoardKind) -> Board:
     return board
 
 
-def attachment_dir() -> Path:
-    path = Path(current_app.config.get("ATTACHMENT_DIR") or Path(current_app.instance_path) / "attachments")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def _store(uploads: list[Upload]) -> list[Attachment]:
-    """Check and keep the files under their SHA-256; refuse anything but PDF and images."""
+    """Check and keep the files (PDF or images), at most ``MAX_ATTACHMENTS``."""
     if len(uploads) > MAX_ATTACHMENTS:
         raise ServiceError(_l("At most %(n)s attachments.", n=MAX_ATTACHMENTS))
-    limit = current_app.config["ATTACHMENT_MAX_BYTES"]
-    kept = []
-    for upload in uploads:
-        name = Path(upload.name or "").name.strip()[:120] or "attachment"
-        if len(upload.data) == 0:
-            raise ServiceError(_l("The file %(name)s is empty.", name=name))
-        if len(upload.data) > limit:
-            raise ServiceError(_l("The file %(name)s is larger than %(limit)s.", name=name, limit=_size(limit)))
-        content_type = sniff(upload.data[:16])
-        if content_type is None:
-            raise ServiceError(_l("The file %(name)s is not a PDF or an image (PNG, JPEG, WebP).", name=name))
-        digest = hashlib.sha256(upload.data).hexdigest()
-        target = attachment_dir() / digest
-        if not target.exists():
-            # A temporary file of this request's own, then an atomic rename: two requests
-            # storing the same file at once each complete, and the content is the same.
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{digest[:16]}.", suffix=".part")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(upload.data)
-            os.replace(tmp, target)
-        kept.append(Attachment(name=name, content_type=content_type, size=len(upload.data), sha256=digest))
-    return kept
-
-
-def _size(n: int) -> str:
-    """A byte count as people say it: 5 MB, 1.5 MB, 800 KB."""
-    if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):.3g} MB"
-    return f"{max(n // 1024, 1)} KB"
+    return [store_upload(upload) for upload in uploads]
 
 
 def _lock(board: Board) -> Board:

@@ -1,11 +1,10 @@
 """公开栏: a unit's boards, entries with their revisions and objections, publishing with an
 htmx preview, corrections, the A4 print notice with its QR code, Atom feeds, chain
 verification, attachments, and residents' ratings of a matter's results."""
-from io import BytesIO
 
 import qrcode
 import qrcode.image.svg
-from flask import Blueprint, abort, make_response, redirect, request, send_file, url_for
+from flask import Blueprint, abort, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -19,7 +18,8 @@ from portal.home import Section, home_section
 from portal.models import BoardEntry, Matter, Objection, RevisionAttachment, Unit
 from portal.sanitize import sanitize_html
 from portal.services import disclosure as service
-from portal.web import actor, flash_form_errors, get_or_404, local_today, paginate, perform, render, require
+from portal.web import (actor, flash_form_errors, get_or_404, local_today, paginate, perform, render, require,
+                        send_stored_file)
 
 bp = Blueprint("disclosure", __name__)
 
@@ -195,15 +195,8 @@ def attachment(attachment_id: int):
     """The file as uploaded, with headers that keep it inert: the type we recognised, no
     sniffing, a sandbox, and a download for anything that is not an image."""
     item = get_or_404(RevisionAttachment, attachment_id)
-    path = service.attachment_dir() / item.sha256
-    if not path.is_file():
-        abort(404)
-    response = send_file(BytesIO(path.read_bytes()), mimetype=item.content_type,
-                         as_attachment=not item.content_type.startswith("image/"), download_name=item.name,
-                         max_age=86400)
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_stored_file(service.attachment_dir() / item.sha256, mimetype=item.content_type,
+                            download_name=item.name, as_attachment=not item.content_type.startswith("image/"))
 
 
 @bp.route("/matters/<int:matter_id>/rating", methods=["POST"])

@@ -46,5 +46,9 @@ class DefaultConfig:
     ATTACHMENT_DIR: str | None = None
     ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 
+    # Micro-wishes: the largest estimated value (yuan) and how long a partner's claim lasts.
+    WISH_MAX_VALUE = 500
+    WISH_CLAIM_DAYS = 14
+
     PAGE_SIZE = 20
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024

@@ -69,6 +69,14 @@ RULES: dict[str, Rule] = {
     "publish_disclosure": Rule(roles=frozenset({Role.committee})),
     "file_objection": Rule(resident=True),
     "rate_results": Rule(resident=True),
+    # Micro-wishes and partners (DESIGN §4). Claiming needs a partner profile verified by the
+    # committee (portal.services.wishes), not a rule here.
+    "post_wish": Rule(resident=True),
+    "review_wishes": Rule(roles=frozenset({Role.committee})),
+    "verify_partners": Rule(roles=frozenset({Role.committee})),
+    "register_partner": Rule(signed_in=True),
+    # 七色暖心签: the most sensitive data; only the committee and grid workers of the unit.
+    "manage_care_tags": Rule(roles=frozenset({Role.committee, Role.grid_worker})),
 }
 
 

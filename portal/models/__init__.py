@@ -7,8 +7,10 @@ from portal.models.deliberation import (ConsultMeeting, DossierEntry, Matter, Pr
                                         Solicitation, Suggestion)
 from portal.models.disclosure import Board, BoardEntry, EntryRevision, Objection, Rating, RevisionAttachment
 from portal.models.units import Household, Unit
+from portal.models.wishes import CareAccess, HouseholdCareTag, Offer, Partner, PartnerUnit, Wish, WishEvent
 
 __all__ = [
+    "CareAccess", "HouseholdCareTag", "Offer", "Partner", "PartnerUnit", "Wish", "WishEvent",
     "Assembly", "Attendance", "AuditEntry", "Ballot", "Base", "Board", "BoardEntry", "ConsultMeeting", "DossierEntry", "Elector", "EntryRevision",
     "Household", "Matter", "Objection", "Proposal", "Publication", "Rating", "Resident", "RevisionAttachment",
     "RoleGrant", "Second", "SecretBallot",

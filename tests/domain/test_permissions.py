@@ -42,6 +42,11 @@ EXPECTED: dict[str, frozenset[str]] = {
     "publish_disclosure": frozenset({"committee"}),
     "file_objection": frozenset({"resident"}),
     "rate_results": frozenset({"resident"}),
+    "post_wish": frozenset({"resident"}),
+    "review_wishes": frozenset({"committee"}),
+    "verify_partners": frozenset({"committee"}),
+    "register_partner": SIGNED_IN,
+    "manage_care_tags": frozenset({"committee", "grid_worker"}),
 }
 
 
@@ -82,7 +87,9 @@ def test_unknown_action_is_refused(action, facts):
 def test_unverified_account_does_nothing_that_counts():
     """DESIGN §1: a registered but unverified account can read and do nothing that counts."""
     allowed = {action for action in RULES if permits(action, ACTORS["signed_in"])}
-    assert allowed == {"view", "request_verification", "change_password"}
+    # Asking to be verified (as a resident, or as a partner organisation) counts for nothing
+    # until the committee says yes.
+    assert allowed == {"view", "request_verification", "change_password", "register_partner"}
 
 
 @pytest.mark.parametrize(

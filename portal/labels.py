@@ -6,6 +6,7 @@ from portal.domain.deliberation import AssemblyStatus, Choice, MeetingOutcome, P
 from portal.domain.disclosure import BoardKind
 from portal.domain.permissions import Role
 from portal.domain.procedures import AssemblyKind, Electorate, Fact, StageKey
+from portal.domain.wishes import CareTag, Category, PartnerKind, PartnerStatus, WishStatus
 from portal.domain.residents import Relation, VerificationStatus
 from portal.domain.units import UnitLevel
 
@@ -150,6 +151,50 @@ CATEGORY_LABELS = {
     "service": _l("Service"),
 }
 
+WISH_STATUS_LABELS = {
+    WishStatus.draft: _l("Draft"),
+    WishStatus.submitted: _l("Waiting for review"),
+    WishStatus.open: _l("Open for claiming"),
+    WishStatus.declined: _l("Declined"),
+    WishStatus.claimed: _l("Claimed"),
+    WishStatus.delivered: _l("Delivered, waiting for confirmation"),
+    WishStatus.confirmed: _l("Fulfilled"),
+    WishStatus.withdrawn: _l("Withdrawn"),
+}
+
+WISH_CATEGORY_LABELS = {
+    Category.daily: _l("Daily necessities"),
+    Category.clothing: _l("Clothes and bedding"),
+    Category.study: _l("School things"),
+    Category.health: _l("Health and rehabilitation"),
+    Category.repair: _l("Repairs at home"),
+    Category.companionship: _l("Company and visits"),
+    Category.transport: _l("Rides and escorts"),
+    Category.other: _l("Other"),
+}
+
+CARE_TAG_LABELS = {
+    CareTag.living_alone: _l("Elderly living alone"),
+    CareTag.bereaved: _l("Bereaved parents"),
+    CareTag.low_income: _l("Low income"),
+    CareTag.disability: _l("Disability"),
+    CareTag.reemployment: _l("Looking for work"),
+    CareTag.veteran: _l("Veteran"),
+    CareTag.correction: _l("Community correction"),
+}
+
+PARTNER_KIND_LABELS = {
+    PartnerKind.business: _l("Business"),
+    PartnerKind.social_org: _l("Social organisation"),
+    PartnerKind.public_unit: _l("Public unit in the area"),
+}
+
+PARTNER_STATUS_LABELS = {
+    PartnerStatus.pending: _l("Waiting for verification"),
+    PartnerStatus.verified: _l("Verified partner"),
+    PartnerStatus.declined: _l("Declined"),
+}
+
 TEMPLATE_GLOBALS = {
     "level_label": LEVEL_LABELS.__getitem__,
     "role_label": ROLE_LABELS.__getitem__,
@@ -167,6 +212,11 @@ TEMPLATE_GLOBALS = {
     "publication_label": PUBLICATION_LABELS.__getitem__,
     "missing_label": FACT_LABELS.__getitem__,
     "board_label": BOARD_LABELS.__getitem__,
+    "wish_status_label": WISH_STATUS_LABELS.__getitem__,
+    "wish_category_label": WISH_CATEGORY_LABELS.__getitem__,
+    "care_tag_label": CARE_TAG_LABELS.__getitem__,
+    "partner_kind_label": PARTNER_KIND_LABELS.__getitem__,
+    "partner_status_label": PARTNER_STATUS_LABELS.__getitem__,
     "category_label": lambda key: CATEGORY_LABELS.get(key, key),
     "dossier_label": lambda kind: DOSSIER_LABELS.get(kind, kind),
 }

@@ -10,6 +10,7 @@ from portal.domain.permissions import Role
 from portal.domain.procedures import StageKey
 from portal.domain.residents import VerificationStatus
 from portal.domain.units import UnitLevel
+from portal.domain.wishes import PartnerStatus, WishStatus
 from portal.extensions import db
 from portal.models import (
     Assembly,
@@ -17,10 +18,14 @@ from portal.models import (
     Ballot,
     Board,
     BoardEntry,
+    CareAccess,
     EntryRevision,
     Household,
+    HouseholdCareTag,
     Matter,
     Objection,
+    Offer,
+    Partner,
     Rating,
     Resident,
     RevisionAttachment,
@@ -30,15 +35,18 @@ from portal.models import (
     Unit,
     User,
     VerificationRequest,
+    Wish,
+    WishEvent,
 )
-from portal.services import assemblies, disclosure
+from portal.services import assemblies, disclosure, wishes
 
 
 def _counts():
     return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
             for model in (Unit, Household, User, Resident, RoleGrant, VerificationRequest, AuditEntry, Matter,
                           Assembly, Ballot, SecretBallot, Suggestion, Board, BoardEntry, EntryRevision,
-                          RevisionAttachment, Objection, Rating)}
+                          RevisionAttachment, Objection, Rating, Partner, Offer, Wish, WishEvent,
+                          HouseholdCareTag, CareAccess)}
 
 
 def test_seed_demo_loads_a_street_once(runner):
@@ -60,10 +68,14 @@ def test_seed_demo_loads_a_street_once(runner):
     assert db.session.scalar(select(Unit).where(Unit.name == "电机厂宿舍")) is not None
     _deliberation_at_every_stage()
     _disclosure_on_every_board(runner)
+    _wishes_in_every_state()
 
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0 and "nothing changed" in again.output
     assert _counts() == first
+
+    expired = runner.invoke(args=["wishes", "expire"])
+    assert expired.exit_code == 0 and "1 claim(s) lapsed" in expired.output, "one claim left past its deadline"
 
 
 def _deliberation_at_every_stage():
@@ -111,6 +123,36 @@ def _disclosure_on_every_board(runner):
     assert answered >= 1 and waiting >= 1
     scores = db.session.execute(select(Rating.matter_id, Rating.score)).all()
     assert len({m for m, _ in scores}) >= 2 and all(3 <= s <= 5 for _, s in scores)
+
+
+def _wishes_in_every_state():
+    partners = db.session.scalars(select(Partner)).all()
+    statuses = sorted(p.status for p in partners)
+    assert statuses.count(PartnerStatus.verified) == 3 and statuses.count(PartnerStatus.pending) == 1
+    verified = [p for p in partners if p.status == PartnerStatus.verified]
+    assert {p.name for p in verified} == {"华联超市望江店", "老街坊理发店", "市第三人民医院志愿服务队"}
+    assert all(db.session.scalar(select(func.count()).select_from(Offer).where(Offer.partner_id == p.id)) >= 2
+               for p in verified), "a couple of offers each"
+    assert any(wishes.partner_record(p)["lapse"] >= 1 for p in verified), "a partner record with a lapse"
+
+    all_wishes = db.session.scalars(select(Wish)).all()
+    assert len(all_wishes) >= 30 and {w.status for w in all_wishes} == set(WishStatus), "a wish in every state"
+    assert {w.unit.name for w in all_wishes} == {"枫林社区", "桂花苑社区"}
+    assert any(w.on_behalf for w in all_wishes), "a grid worker posted for a resident (代办)"
+    assert all(0 < w.value <= 500 for w in all_wishes)
+    assert any(w.thanks for w in all_wishes if w.status == WishStatus.confirmed), "thanks on the wall"
+    assert any(w.reason for w in all_wishes if w.status == WishStatus.declined)
+    problems = set(db.session.scalars(select(WishEvent.wish_id).where(WishEvent.move == "report_problem")))
+    assert any(w.id in problems for w in all_wishes if w.status == WishStatus.confirmed), "a problem put right"
+    resident = db.session.scalar(select(User).where(User.login == "13800000008"))
+    assert [w.status for w in all_wishes if w.beneficiary.user_id == resident.id] == [WishStatus.open]
+
+    tagged = set(db.session.scalars(select(HouseholdCareTag.household_id)))
+    assert len(tagged) >= 8, "care tags on several households"
+    assert any(w.household_id in tagged for w in all_wishes if w.status == WishStatus.submitted), \
+        "the review queue shows priorities"
+    assert db.session.scalar(select(func.count()).select_from(CareAccess)
+                             .where(CareAccess.context != "care_tags_set")) == 0, "seeding is not a view"
 
 
 def test_demo_accounts_sign_in_with_the_readme_password(runner, client):

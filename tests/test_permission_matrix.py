@@ -83,6 +83,45 @@ class Deliberation:
         return objection
 
     @cached_property
+    def shop(self):
+        """A verified partner serving the community: its own account (the world's partner role
+        holder has no profile), so the matrix's "partner" stays an unverified organisation."""
+        from portal.domain.wishes import PartnerKind
+        from portal.services.wishes import decide_partner, register_partner
+        shop = register_partner(factories.make_user("华联超市"), name="华联超市", kind=PartnerKind.business,
+                                contact_name="李经理", contact_phone="13911112222", offers_summary="生活用品",
+                                units=[self.w.community])
+        decide_partner(shop, actor=self.w.committee, verify=True)
+        db.session.commit()
+        return shop
+
+    @cached_property
+    def pending_partner(self):
+        from portal.domain.wishes import PartnerKind
+        from portal.services.wishes import register_partner
+        shop = register_partner(factories.make_user("家政社"), name="望江家政", kind=PartnerKind.business,
+                                contact_name="赵经理", contact_phone="13911113333", offers_summary="保洁",
+                                units=[self.w.community])
+        db.session.commit()
+        return shop
+
+    def wish(self, stage="open", photo=False):
+        """A wish of the resident, taken to ``stage`` (submitted or open)."""
+        from datetime import timedelta
+
+        from portal.domain.wishes import Category
+        from portal.services.files import Upload
+        from portal.services.wishes import approve_wish, post_wish
+        PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+        wish = post_wish(self.w.resident, beneficiary=self.w.resident.resident, title="棉衣", description="冬天的棉衣",
+                         category=Category.clothing, value="150", wanted_by=factories.TODAY + timedelta(days=20),
+                         today=factories.TODAY, photo=Upload("棉衣.png", PNG) if photo else None)
+        if stage == "open":
+            approve_wish(wish, actor=self.w.committee)
+        db.session.commit()
+        return wish
+
+    @cached_property
     def elector(self):
         from portal.services.assemblies import seat_of
         return seat_of(self.voting, self.w.resident)
@@ -200,6 +239,23 @@ ROUTES = [
     ("disclosure.attachment", "GET", lambda w: f"/disclosures/attachments/{_d(w).attachment.id}", None, EVERYONE),
     ("disclosure.rate", "POST", lambda w: f"/matters/{_d(w).matter('disclose_results').id}/rating", {"score": "5"},
      VOTERS),
+    ("wishes.wall", "GET", lambda w: f"/units/{w.community.id}/wishes?category=clothing", None, EVERYONE),
+    ("wishes.wish", "GET", lambda w: f"/wishes/{_d(w).wish().id}", None, EVERYONE),
+    ("wishes.move", "POST", lambda w: f"/wishes/{_d(w).wish().id}/moves/withdraw", {}, {"resident"}),
+    ("wishes.new", "GET", lambda w: "/wishes/new", None, {"resident", "representative", "grid_worker"}),
+    ("wishes.review", "GET", lambda w: f"/units/{w.community.id}/wishes/review", None, {"committee"}),
+    ("wishes.my_wishes", "GET", lambda w: "/my/wishes", None, SIGNED_IN),
+    ("wishes.my_claims", "GET", lambda w: "/my/claims", None, SIGNED_IN),
+    ("wishes.thanks", "GET", lambda w: f"/units/{w.community.id}/thanks", None, EVERYONE),
+    ("wishes.photo", "GET", lambda w: f"/wishes/{_d(w).wish(photo=True).id}/photo/wish", None, EVERYONE),
+    ("wishes.register_partner", "GET", lambda w: "/partners/register", None, SIGNED_IN),
+    ("wishes.partner", "GET", lambda w: f"/partners/{_d(w).shop.id}", None, EVERYONE),
+    ("wishes.decide_partner", "POST", lambda w: f"/partners/{_d(w).pending_partner.id}/decision",
+     {"decision": "verify"}, {"committee"}),
+    ("wishes.add_offer", "POST", lambda w: f"/partners/{_d(w).shop.id}/offers", {"unit": "0", "title": "理发"}, set()),
+    ("wishes.partners", "GET", lambda w: f"/units/{w.community.id}/partners", None, EVERYONE),
+    ("wishes.care_tags", "GET", lambda w: f"/households/{w.households[0].id}/care-tags", None,
+     {"committee", "grid_worker"}),
 ]
 
 

@@ -12,6 +12,8 @@ def register_blueprints(app: Flask) -> None:
     from portal.blueprints.disclosure.views import bp as disclosure_bp
     from portal.blueprints.main.views import bp as main_bp
     from portal.blueprints.residents.views import bp as residents_bp
+    from portal.blueprints.wishes import cli as _wishes_cli  # noqa: F401  (registers its commands)
+    from portal.blueprints.wishes.views import bp as wishes_bp
 
-    for bp in (main_bp, auth_bp, residents_bp, deliberation_bp, disclosure_bp, admin_bp):
+    for bp in (main_bp, auth_bp, residents_bp, deliberation_bp, disclosure_bp, wishes_bp, admin_bp):
         app.register_blueprint(bp)

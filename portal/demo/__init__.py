@@ -8,11 +8,11 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
-from portal.demo import deliberation, disclosure, people, places
+from portal.demo import deliberation, disclosure, people, places, wishes
 from portal.extensions import db
 from portal.models import Unit
 
-STEPS: list[Callable[[places.DemoWorld], None]] = [people.load, deliberation.load, disclosure.load]
+STEPS: list[Callable[[places.DemoWorld], None]] = [people.load, deliberation.load, disclosure.load, wishes.load]
 
 
 def seed_demo() -> bool:

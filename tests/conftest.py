@@ -136,6 +136,16 @@ def app(make_app):
 
 
 @pytest.fixture
+def threaded_app(make_app):
+    """An app whose connection pool has room for many threads at once, for the concurrency
+    tests (the first app made, so on PostgreSQL it is also the one that empties the database)."""
+    app = make_app(SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 24, "max_overflow": 0, "pool_pre_ping": True,
+                                              "pool_timeout": 30})
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -42,18 +42,14 @@ from tests.factories import build_world, make_household, make_resident, make_use
 ON_SQLITE = not os.environ.get("PORTAL_TEST_DATABASE_URL")
 WORKERS = 16
 VOTERS = 24
-ENGINE_OPTIONS = {"pool_size": WORKERS + 4, "max_overflow": 0, "pool_pre_ping": True, "pool_timeout": 30}
 
 
 # --- fixtures and helpers ------------------------------------------------------------------------
 
 @pytest.fixture
-def capp(make_app):
-    """The app of this test, with a pool big enough for every worker at once (the first app
-    made, so on PostgreSQL it is also the one that empties the database afterwards)."""
-    app = make_app(SQLALCHEMY_ENGINE_OPTIONS=ENGINE_OPTIONS)
-    with app.app_context():
-        yield app
+def capp(threaded_app):
+    """The concurrency tests' app (tests/conftest.py: a pool for every thread)."""
+    return threaded_app
 
 
 @pytest.fixture

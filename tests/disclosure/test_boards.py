@@ -790,13 +790,9 @@ THREADS = 12
 
 
 @pytest.fixture
-def capp(make_app):
-    """An app with a pool big enough for every thread (the first app made: on PostgreSQL it
-    empties the database afterwards)."""
-    app = make_app(SQLALCHEMY_ENGINE_OPTIONS={"pool_size": THREADS + 4, "max_overflow": 0, "pool_pre_ping": True,
-                                              "pool_timeout": 30})
-    with app.app_context():
-        yield app
+def capp(threaded_app):
+    """The concurrency tests' app (tests/conftest.py: a pool for every thread)."""
+    return threaded_app
 
 
 def run_together(app, jobs, work) -> tuple[list, list, list]:

@@ -25,17 +25,13 @@ from tests.factories import build_world, make_user
 from tests.wishes.conftest import make_partner, wish_at
 
 PARTNERS = 12
-ENGINE_OPTIONS = {"pool_size": PARTNERS + 4, "max_overflow": 0, "pool_pre_ping": True, "pool_timeout": 30}
 ALREADY = "Another partner has already claimed this wish."
 
 
 @pytest.fixture
-def capp(make_app):
-    """The app of this test, with a pool big enough for every thread at once (the first app
-    made, so on PostgreSQL it is also the one that empties the database afterwards)."""
-    app = make_app(SQLALCHEMY_ENGINE_OPTIONS=ENGINE_OPTIONS)
-    with app.app_context():
-        yield app
+def capp(threaded_app):
+    """The concurrency tests' app (tests/conftest.py: a pool for every thread)."""
+    return threaded_app
 
 
 @pytest.fixture

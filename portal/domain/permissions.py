@@ -75,6 +75,8 @@ RULES: dict[str, Rule] = {
     "review_wishes": Rule(roles=frozenset({Role.committee})),
     "verify_partners": Rule(roles=frozenset({Role.committee})),
     "register_partner": Rule(signed_in=True),
+    # The partner's own tools (my claims): accounts the admin made partner organisations.
+    "partner_tools": Rule(roles=frozenset({Role.partner})),
     # 七色暖心签: the most sensitive data; only the committee and grid workers of the unit.
     "manage_care_tags": Rule(roles=frozenset({Role.committee, Role.grid_worker})),
 }

@@ -46,6 +46,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "review_wishes": frozenset({"committee"}),
     "verify_partners": frozenset({"committee"}),
     "register_partner": SIGNED_IN,
+    "partner_tools": frozenset({"partner"}),
     "manage_care_tags": frozenset({"committee", "grid_worker"}),
 }
 

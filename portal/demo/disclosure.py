@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from portal.demo.deliberation import HALL, _Demo, _md
+from portal.demo.cast import HALL, _Demo, _md
 from portal.demo.places import DemoWorld
 from portal.domain.disclosure import BoardKind
 from portal.domain.permissions import Role

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from portal.demo.deliberation import _Demo
+from portal.demo.cast import _Demo
 from portal.demo.places import DemoWorld
 from portal.domain.permissions import Role
 from portal.domain.residents import age_on
